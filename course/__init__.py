@@ -1,0 +1,1 @@
+"""Pure course logic: content models, loading, scoring, progress and storage. Never imports streamlit."""
