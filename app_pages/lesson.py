@@ -31,10 +31,15 @@ def main() -> None:
     if lesson is None:
         st.title("Lesson")
         if lesson_id:
-            st.info("This lesson is unavailable right now. Please choose another from the course map.", icon=":material/info:")
+            st.info(
+                "This lesson is unavailable right now. Please choose another from the course map.",
+                icon=":material/info:",
+            )
         else:
             st.info("Choose a lesson from the course map.", icon=":material/info:")
-        st.page_link("app_pages/home.py", label="Back to the course map", icon=":material/map:", query_params=link_params())
+        st.page_link(
+            "app_pages/home.py", label="Back to the course map", icon=":material/map:", query_params=link_params()
+        )
         return
 
     statements = my_statements()
@@ -100,7 +105,9 @@ def _start(lesson: Lesson, quiz: Quiz | None) -> None:
         st.markdown(f"**Think first:** {lesson.opening.question}")
     if lesson.kind == "conclusion":
         st.subheader("Rate yourself again")
-        st.write("You rated yourself when you started each strategy. Rate yourself again now to see how your view has changed.")
+        st.write(
+            "You rated yourself when you started each strategy. Rate yourself again now to see how your view has changed."
+        )
         content = course()
         for other in content.lessons:
             other_quiz = content.quiz_for(other.id)
@@ -136,7 +143,9 @@ def _self_assessment(lesson: Lesson, quiz: Quiz) -> None:
     if submitted:
         score = self_assessment_score(quiz.self_assessment, ratings)
         if score is None:
-            st.error("Please answer at least 80% of the statements, so the score means something.", icon=":material/error:")
+            st.error(
+                "Please answer at least 80% of the statements, so the score means something.", icon=":material/error:"
+            )
             return
         saved = ensure_learner() is not None and save(
             self_assessment(learner().id or "", lesson.id, str(uuid.uuid4()), ratings, score)
@@ -222,11 +231,21 @@ def _scenario(lesson: Lesson, scenario: Scenario) -> None:
         st.markdown(f"#### Ending: {ending.title}")
         st.markdown(ending.text)
         if score is not None:
-            st.metric("Scenario score", f"{score:.0f}/100", help="The mean expert rating of the choices you made, on a 0-100 scale.")
+            st.metric(
+                "Scenario score",
+                f"{score:.0f}/100",
+                help="The mean expert rating of the choices you made, on a 0-100 scale.",
+            )
         with st.expander("The expert path"):
             for step, choice in expert_path(scenario):
                 st.markdown(f"- *{step.situation.strip().splitlines()[0]}* → **{choice.text}**")
-        st.button("Replay this scenario", key=f"{prefix}_replay", icon=":material/replay:", on_click=_replay, args=(lesson.id, scenario.id))
+        st.button(
+            "Replay this scenario",
+            key=f"{prefix}_replay",
+            icon=":material/replay:",
+            on_click=_replay,
+            args=(lesson.id, scenario.id),
+        )
         return
     if current is None:
         return
@@ -253,7 +272,9 @@ def _take_choice(lesson: Lesson, scenario: Scenario, step_id: str, choice_id: st
     _, ending = replay_path(scenario, path)
     if ending is not None:
         score = path_score(scenario, path) or 0.0
-        records.append(scenario_completed(who.id if who else "", lesson.id, scenario.id, state["attempt"], ending.id, score))
+        records.append(
+            scenario_completed(who.id if who else "", lesson.id, scenario.id, state["attempt"], ending.id, score)
+        )
     if who is not None:
         save(records)
     state["path"] = path
@@ -308,7 +329,9 @@ def _check(lesson: Lesson, quiz: Quiz | None) -> None:
         for entry in drawn:
             item_key = f"quiz_{lesson.id}_{seed}_{entry.item.id}"
             if entry.multiple:
-                answers[entry.item.id] = frozenset(o.id for o in entry.options if st.session_state.get(f"{item_key}_{o.id}"))
+                answers[entry.item.id] = frozenset(
+                    o.id for o in entry.options if st.session_state.get(f"{item_key}_{o.id}")
+                )
             else:
                 chosen = st.session_state.get(item_key)
                 answers[entry.item.id] = frozenset([chosen]) if chosen else frozenset()
@@ -343,7 +366,13 @@ def _quiz_feedback(lesson: Lesson, quiz: Quiz, drawn: list, graded) -> None:
                 tag = "Correct answer" if option.correct else "Not the answer"
                 you = " · your choice" if chosen else ""
                 st.markdown(f"- **{option.text}** ({tag}{you})  \n  {option.feedback}")
-    st.button("Try a new set of questions", key=f"quiz_{lesson.id}_retry", icon=":material/refresh:", on_click=_retry_quiz, args=(lesson.id,))
+    st.button(
+        "Try a new set of questions",
+        key=f"quiz_{lesson.id}_retry",
+        icon=":material/refresh:",
+        on_click=_retry_quiz,
+        args=(lesson.id,),
+    )
 
 
 def _retry_quiz(lesson_id: str) -> None:
@@ -360,11 +389,17 @@ def _reflect(lesson: Lesson) -> None:
     with st.form(key=f"reflect_{lesson.id}_form"):
         answers = {}
         for index, prompt in enumerate(lesson.reflection_prompts):
-            answers[f"reflection-{index + 1}"] = st.text_area(prompt, key=f"reflect_{lesson.id}_{index}", max_chars=2000)
+            answers[f"reflection-{index + 1}"] = st.text_area(
+                prompt, key=f"reflect_{lesson.id}_{index}", max_chars=2000
+            )
         st.markdown("**Your if-then plan**")
         st.caption(lesson.plan_prompt.prompt)
-        cue = st.text_input("If…", placeholder=lesson.plan_prompt.cue_example, key=f"plan_{lesson.id}_cue", max_chars=300)
-        action = st.text_input("…then I will", placeholder=lesson.plan_prompt.action_example, key=f"plan_{lesson.id}_action", max_chars=300)
+        cue = st.text_input(
+            "If…", placeholder=lesson.plan_prompt.cue_example, key=f"plan_{lesson.id}_cue", max_chars=300
+        )
+        action = st.text_input(
+            "…then I will", placeholder=lesson.plan_prompt.action_example, key=f"plan_{lesson.id}_action", max_chars=300
+        )
         submitted = st.form_submit_button("Save reflection and plan", key=f"reflect_{lesson.id}_submit", type="primary")
     if submitted:
         now = utcnow()
@@ -373,14 +408,22 @@ def _reflect(lesson: Lesson) -> None:
         if who is not None:
             for prompt_id, text in answers.items():
                 if text and text.strip():
-                    entries.append(JournalEntry(who.id or "", "reflection", lesson.id, prompt_id, text.strip(), now, str(uuid.uuid4())))
+                    entries.append(
+                        JournalEntry(
+                            who.id or "", "reflection", lesson.id, prompt_id, text.strip(), now, str(uuid.uuid4())
+                        )
+                    )
             if (cue or "").strip() and (action or "").strip():
                 plan_text = f"If {cue.strip()}, then I will {action.strip()}"
                 entries.append(JournalEntry(who.id or "", "plan", lesson.id, "plan", plan_text, now, str(uuid.uuid4())))
             elif (cue or "").strip() or (action or "").strip():
-                st.error("A plan needs both parts: the cue (If…) and the action (…then I will).", icon=":material/error:")
+                st.error(
+                    "A plan needs both parts: the cue (If…) and the action (…then I will).", icon=":material/error:"
+                )
         if entries and save(journal=entries):
-            st.success("Saved. Read your plan back once; saying it to yourself helps it stick.", icon=":material/check:")
+            st.success(
+                "Saved. Read your plan back once; saying it to yourself helps it stick.", icon=":material/check:"
+            )
             journal = [entry for entry in my_journal() if entry.lesson_id == lesson.id]
 
     plans = [entry for entry in journal if entry.kind == "plan"]
@@ -410,7 +453,9 @@ def _reflect(lesson: Lesson) -> None:
                 )
                 if st.button("I did this", key=f"practice_{lesson.id}_{action.id}_done", icon=":material/task_alt:"):
                     who = ensure_learner()
-                    if who is not None and save([practice_done(who.id or "", lesson.id, action.id, (note or "").strip() or None)]):
+                    if who is not None and save(
+                        [practice_done(who.id or "", lesson.id, action.id, (note or "").strip() or None)]
+                    ):
                         st.rerun()
 
 

@@ -87,7 +87,12 @@ def to_xapi(statement: Statement) -> dict[str, Any]:
             "definition": {"type": OBJECT_IRI_PREFIX + "type:" + statement.object_type},
         },
         "timestamp": statement.timestamp.isoformat(),
-        "context": {"extensions": {OBJECT_IRI_PREFIX + "lesson": statement.lesson_id, OBJECT_IRI_PREFIX + "extra": statement.extra}},
+        "context": {
+            "extensions": {
+                OBJECT_IRI_PREFIX + "lesson": statement.lesson_id,
+                OBJECT_IRI_PREFIX + "extra": statement.extra,
+            }
+        },
     }
     if result:
         xapi["result"] = result

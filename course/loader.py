@@ -82,7 +82,9 @@ def load_course(root: Path = REPO_ROOT) -> Course:
     kept: list[Lesson] = []
     for lesson, rel in lessons:
         if lesson.id in seen:
-            error = ContentError(rel, _doc_line(root / rel, ("id",)), "id", f"lesson id {lesson.id!r} is also used by {seen[lesson.id]}")
+            error = ContentError(
+                rel, _doc_line(root / rel, ("id",)), "id", f"lesson id {lesson.id!r} is also used by {seen[lesson.id]}"
+            )
             reports = [_add_error(r, error) if r.path == rel else r for r in reports]
             unavailable.append(Path(rel).stem)
             continue
@@ -94,7 +96,9 @@ def load_course(root: Path = REPO_ROOT) -> Course:
         for index, related in enumerate(lesson.related):
             if related not in lesson_ids and related not in {Path(u).stem for u in unavailable}:
                 rel = seen[lesson.id]
-                error = ContentError(rel, _doc_line(root / rel, ("related", index)), f"related[{index}]", f"no lesson has id {related!r}")
+                error = ContentError(
+                    rel, _doc_line(root / rel, ("related", index)), f"related[{index}]", f"no lesson has id {related!r}"
+                )
                 reports = [_add_error(r, error) if r.path == rel else r for r in reports]
 
     quizzes: dict[str, Quiz] = {}
@@ -105,13 +109,31 @@ def load_course(root: Path = REPO_ROOT) -> Course:
         if quiz is not None and not errors:
             line = doc.line_for(("lesson",)) if doc else None
             if quiz.lesson not in lesson_ids:
-                errors.append(ContentError(rel, line, "lesson", f"no lesson has id {quiz.lesson!r}; known: {', '.join(sorted(lesson_ids)) or 'none'}"))
+                errors.append(
+                    ContentError(
+                        rel,
+                        line,
+                        "lesson",
+                        f"no lesson has id {quiz.lesson!r}; known: {', '.join(sorted(lesson_ids)) or 'none'}",
+                    )
+                )
             elif quiz.lesson in quiz_files:
-                errors.append(ContentError(rel, line, "lesson", f"lesson {quiz.lesson!r} already has a quiz in {quiz_files[quiz.lesson]}"))
+                errors.append(
+                    ContentError(
+                        rel, line, "lesson", f"lesson {quiz.lesson!r} already has a quiz in {quiz_files[quiz.lesson]}"
+                    )
+                )
             for index, item in enumerate(quiz.items):
                 if item.strategy is not None and item.strategy not in lesson_ids:
                     loc: Loc = ("items", index, "strategy")
-                    errors.append(ContentError(rel, doc.line_for(loc) if doc else None, format_loc(loc), f"no lesson has id {item.strategy!r}"))
+                    errors.append(
+                        ContentError(
+                            rel,
+                            doc.line_for(loc) if doc else None,
+                            format_loc(loc),
+                            f"no lesson has id {item.strategy!r}",
+                        )
+                    )
         if quiz is not None and not errors:
             quizzes[quiz.lesson] = quiz
             quiz_files[quiz.lesson] = rel
@@ -130,7 +152,11 @@ def _load_one(
     except YamlSourceError as error:
         return None, None, [ContentError(rel, error.line, error.field, error.message)]
     if "schema_version" not in doc.data:
-        return None, doc, [ContentError(rel, 1, "schema_version", "missing; every course file starts with schema_version: 1")]
+        return (
+            None,
+            doc,
+            [ContentError(rel, 1, "schema_version", "missing; every course file starts with schema_version: 1")],
+        )
     try:
         return model.model_validate(doc.data), doc, []
     except ValidationError as error:
@@ -158,7 +184,11 @@ def _lesson_semantic_errors(lesson: Lesson, rel: str, doc: YamlDocument | None) 
             errors.append(ContentError(rel, doc.line_for(full) if doc else None, format_loc(full), message))
     if lesson.id in lesson.related:
         loc = ("related", lesson.related.index(lesson.id))
-        errors.append(ContentError(rel, doc.line_for(loc) if doc else None, format_loc(loc), "a lesson cannot be related to itself"))
+        errors.append(
+            ContentError(
+                rel, doc.line_for(loc) if doc else None, format_loc(loc), "a lesson cannot be related to itself"
+            )
+        )
     return errors
 
 
@@ -185,13 +215,16 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     result: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             result.append(part)
             current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            result.append(part)
-            current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str) and part not in ("single_choice", "multiple_select", "true_false"):
+        elif (
+            isinstance(current, dict)
+            and isinstance(part, str)
+            and part not in ("single_choice", "multiple_select", "true_false")
+        ):
             result.append(part)  # a missing key: name it, its line is the parent's
             current = None
         elif current is None or not isinstance(part, str):

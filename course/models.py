@@ -7,7 +7,7 @@ with its key path instead of being silently ignored.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -148,9 +148,7 @@ class Lesson(Versioned):
         if self.kind == "strategy":
             kinds = {example.kind for example in self.worked_examples}
             if kinds != {"good", "poor"}:
-                raise ValueError(
-                    f"{at('worked_examples')}a strategy lesson needs one good and one poor worked example"
-                )
+                raise ValueError(f"{at('worked_examples')}a strategy lesson needs one good and one poor worked example")
             if not self.scenarios:
                 raise ValueError(f"{at('scenarios')}a strategy lesson needs at least one scenario")
         return self
@@ -213,7 +211,7 @@ class TrueFalseItem(_ItemBase):
 
 
 QuizItem = Annotated[
-    Union[SingleChoiceItem, MultipleSelectItem, TrueFalseItem],
+    SingleChoiceItem | MultipleSelectItem | TrueFalseItem,
     Field(discriminator="type"),
 ]
 

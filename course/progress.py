@@ -52,7 +52,9 @@ def scenario_progress(statements: Sequence[Statement], lesson_id: str, scenario_
         if s.lesson_id == lesson_id and s.object_type == "scenario-step" and s.extra.get("scenario") == scenario_id
     ]
     completions = [
-        s for s in statements if s.lesson_id == lesson_id and s.object_type == "scenario" and s.extra.get("scenario") == scenario_id
+        s
+        for s in statements
+        if s.lesson_id == lesson_id and s.object_type == "scenario" and s.extra.get("scenario") == scenario_id
     ]
     if not choices:
         return ScenarioProgress(attempt=None, path=[], finished=False, score=None, ending=None)

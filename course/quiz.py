@@ -40,9 +40,7 @@ class AttemptResult:
         return sum(result.correct for result in self.items)
 
 
-def draw_attempt(
-    quiz: Quiz, seed: int, *, item_ids: Sequence[str] | None = None
-) -> list[DrawnItem]:
+def draw_attempt(quiz: Quiz, seed: int, *, item_ids: Sequence[str] | None = None) -> list[DrawnItem]:
     """Draw `items_per_attempt` items and shuffle their options, deterministically for one seed.
 
     For a mixed review (items tagged with `strategy`), the draw spreads across strategies.
@@ -97,9 +95,7 @@ FREQUENCY_SCALE = ("Never", "Rarely", "Sometimes", "Often", "Always")
 MIN_ANSWERED_SHARE = 0.8
 
 
-def self_assessment_score(
-    items: Sequence[SelfAssessmentItem], ratings: Mapping[str, int | None]
-) -> float | None:
+def self_assessment_score(items: Sequence[SelfAssessmentItem], ratings: Mapping[str, int | None]) -> float | None:
     """100 x (mean - 1) / 4 after recoding reverse items as 6 - raw.
 
     Returns None when fewer than 80% of the items are answered.

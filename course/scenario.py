@@ -129,9 +129,7 @@ def graph_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     # A dead end is a step from which no ending can be reached (for example a cycle with no exit).
     for s_index, step in enumerate(scenario.steps):
         if step.id in reachable and not (_reachable_from(step.id, edges) & set(ending_ids)):
-            problems.append(
-                (("steps", s_index, "id"), f"dead end: no ending can be reached from step {step.id!r}")
-            )
+            problems.append((("steps", s_index, "id"), f"dead end: no ending can be reached from step {step.id!r}"))
     return problems
 
 

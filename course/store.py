@@ -96,12 +96,11 @@ class Store:
 
     def migrate(self, revision: str = "head") -> None:
         """Bring the schema to `revision`; safe when two processes start at once."""
-        with self._migration_lock():
-            with self.engine.begin() as connection:
-                config = Config()
-                config.set_main_option("script_location", str(MIGRATIONS))
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+        with self._migration_lock(), self.engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:
@@ -141,26 +140,20 @@ class Store:
         key = new_resume_key()
         learner_id = str(uuid.uuid4())
         with self._write() as connection:
-            connection.execute(
-                insert(learners).values(id=learner_id, key_hash=hash_key(key), created_at=utcnow())
-            )
+            connection.execute(insert(learners).values(id=learner_id, key_hash=hash_key(key), created_at=utcnow()))
         return learner_id, key
 
     def learner_for_key(self, key: str) -> str | None:
         if not is_well_formed_key(key):
             return None
         with self._read() as connection:
-            return connection.execute(
-                select(learners.c.id).where(learners.c.key_hash == hash_key(key))
-            ).scalar()
+            return connection.execute(select(learners.c.id).where(learners.c.key_hash == hash_key(key))).scalar()
 
     def learner_for_subject(self, subject: str) -> str:
         """The learner for a signed-in identity (OIDC subject), created on first sign-in."""
         subject_hash = hash_key("oidc:" + subject)
         with self._read() as connection:
-            found = connection.execute(
-                select(learners.c.id).where(learners.c.subject_hash == subject_hash)
-            ).scalar()
+            found = connection.execute(select(learners.c.id).where(learners.c.subject_hash == subject_hash)).scalar()
         if found:
             return found
         learner_id = str(uuid.uuid4())
@@ -182,15 +175,11 @@ class Store:
 
     def set_display_name(self, learner_id: str, name: str | None) -> None:
         with self._write() as connection:
-            connection.execute(
-                learners.update().where(learners.c.id == learner_id).values(display_name=(name or None))
-            )
+            connection.execute(learners.update().where(learners.c.id == learner_id).values(display_name=(name or None)))
 
     def display_name(self, learner_id: str) -> str | None:
         with self._read() as connection:
-            return connection.execute(
-                select(learners.c.display_name).where(learners.c.id == learner_id)
-            ).scalar()
+            return connection.execute(select(learners.c.display_name).where(learners.c.id == learner_id)).scalar()
 
     # --- statements ---------------------------------------------------------------
 

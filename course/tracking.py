@@ -12,11 +12,25 @@ from course.scenario import effectiveness_to_score, next_step
 
 
 def lesson_opened(actor: str, lesson_id: str, *, at: datetime | None = None) -> Statement:
-    return Statement(actor=actor, verb="experienced", object_type="lesson", object_id=lesson_id, lesson_id=lesson_id, timestamp=at or utcnow())
+    return Statement(
+        actor=actor,
+        verb="experienced",
+        object_type="lesson",
+        object_id=lesson_id,
+        lesson_id=lesson_id,
+        timestamp=at or utcnow(),
+    )
 
 
 def scenario_choice(
-    actor: str, lesson_id: str, scenario: Scenario, step_id: str, choice_id: str, attempt: str, *, at: datetime | None = None
+    actor: str,
+    lesson_id: str,
+    scenario: Scenario,
+    step_id: str,
+    choice_id: str,
+    attempt: str,
+    *,
+    at: datetime | None = None,
 ) -> list[Statement]:
     """The answered statement for one choice, plus `completed` when it reaches an ending."""
     outcome = next_step(scenario, step_id, choice_id)
@@ -46,7 +60,14 @@ def scenario_choice(
 
 
 def scenario_completed(
-    actor: str, lesson_id: str, scenario_id: str, attempt: str, ending_id: str, score: float, *, at: datetime | None = None
+    actor: str,
+    lesson_id: str,
+    scenario_id: str,
+    attempt: str,
+    ending_id: str,
+    score: float,
+    *,
+    at: datetime | None = None,
 ) -> Statement:
     return Statement(
         actor=actor,
@@ -82,7 +103,11 @@ def quiz_attempt(
             score=100.0 if item.correct else 0.0,
             success=item.correct,
             response=",".join(sorted(item.chosen)),
-            extra={"attempt": attempt, "item": item.item_id, **({"confidence": confidence[item.item_id]} if confidence and item.item_id in confidence else {})},
+            extra={
+                "attempt": attempt,
+                "item": item.item_id,
+                **({"confidence": confidence[item.item_id]} if confidence and item.item_id in confidence else {}),
+            },
         )
         for item in result.items
     ]
@@ -101,7 +126,13 @@ def quiz_attempt(
 
 
 def self_assessment(
-    actor: str, lesson_id: str, attempt: str, ratings: Mapping[str, int | None], score: float, *, at: datetime | None = None
+    actor: str,
+    lesson_id: str,
+    attempt: str,
+    ratings: Mapping[str, int | None],
+    score: float,
+    *,
+    at: datetime | None = None,
 ) -> list[Statement]:
     when = at or utcnow()
     items = [
@@ -132,7 +163,14 @@ def self_assessment(
 
 
 def review_answer(
-    actor: str, lesson_id: str, card_id: str, correct: bool, confidence: str, response: Sequence[str], *, at: datetime | None = None
+    actor: str,
+    lesson_id: str,
+    card_id: str,
+    correct: bool,
+    confidence: str,
+    response: Sequence[str],
+    *,
+    at: datetime | None = None,
 ) -> Statement:
     return Statement(
         actor=actor,
@@ -148,7 +186,9 @@ def review_answer(
     )
 
 
-def practice_done(actor: str, lesson_id: str, action_id: str, note: str | None, *, at: datetime | None = None) -> Statement:
+def practice_done(
+    actor: str, lesson_id: str, action_id: str, note: str | None, *, at: datetime | None = None
+) -> Statement:
     return Statement(
         actor=actor,
         verb="completed",

@@ -5,6 +5,7 @@ COURSE_TEST_POSTGRES_URL, when set, is used instead (for a server you run yourse
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -79,14 +80,21 @@ class TempPostgres:
 
     def restart(self) -> None:
         data = self.dir / "data"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "restart", "-o",
-                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200")
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-m",
+            "fast",
+            "-w",
+            "restart",
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+        )
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
