@@ -41,6 +41,8 @@ if next_lesson is not None:
             query_params=link_params(lesson=next_lesson.id),
         )
 
+# --- Today: reviews due and plan check-ins (filled in by the spaced-review work) ---
+
 st.header("Course map")
 for lesson in content.lessons:
     status = lesson_status(statements, lesson.id)

@@ -178,7 +178,7 @@ def _learn(lesson: Lesson) -> None:
             with column, st.container(border=True):
                 icon = ":material/thumb_up:" if example.kind == "good" else ":material/thumb_down:"
                 st.markdown(f"{icon} **{'Works' if example.kind == 'good' else 'Falls flat'}: {example.title}**")
-                st.text(example.exchange.strip())
+                st.markdown(example.exchange.strip())
                 st.caption(example.commentary)
 
 

@@ -94,7 +94,7 @@ def load_course(root: Path = REPO_ROOT) -> Course:
 
     for lesson in kept:
         for index, related in enumerate(lesson.related):
-            if related not in lesson_ids and related not in {Path(u).stem for u in unavailable}:
+            if related not in lesson_ids:
                 rel = seen[lesson.id]
                 error = ContentError(
                     rel, _doc_line(root / rel, ("related", index)), f"related[{index}]", f"no lesson has id {related!r}"

@@ -56,3 +56,39 @@ def any_store_url(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'progress.db'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (no downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install chromium (as .ci/run does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path_factory):
+    """Start the real app on a free port against a fresh SQLite database; yields the server."""
+    from tests.support.server import AppServer
+
+    servers = []
+
+    def start(*, content_root: Path | None = None, database_url: str | None = None, env: dict[str, str] | None = None):
+        db = database_url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'progress.db'}"
+        extra = {"COURSE_DATABASE_URL": db, **(env or {})}
+        if content_root is not None:
+            extra["COURSE_CONTENT_ROOT"] = str(content_root)
+        server = AppServer(env=extra).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
