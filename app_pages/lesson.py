@@ -15,13 +15,15 @@ from course.scenario import expert_path, next_step, path_score, replay_path
 from course.store import JournalEntry
 from course.tracking import practice_done, quiz_attempt, scenario_choice, scenario_completed, self_assessment
 
+# The part is bound to the URL (?part=Practise) by its label, so labels double as deep-link values.
 PARTS = {
-    "start": "1 · The situation",
-    "learn": "2 · Learn",
-    "practise": "3 · Practise",
-    "check": "4 · Check",
-    "reflect": "5 · Reflect and plan",
+    "start": "Situation",
+    "learn": "Learn",
+    "practise": "Practise",
+    "check": "Check",
+    "reflect": "Reflect",
 }
+LABEL_TO_PART = {label: part for part, label in PARTS.items()}
 
 
 def main() -> None:
@@ -53,15 +55,15 @@ def main() -> None:
         query_params={"lesson": lesson.id},
     )
 
-    part = st.segmented_control(
+    label = st.segmented_control(
         "Part of the lesson",
-        list(PARTS),
-        format_func=PARTS.get,
-        default="start",
+        list(PARTS.values()),
+        default=PARTS["start"],
         required=True,
         key="part",
         bind="query-params",
     )
+    part = LABEL_TO_PART.get(label or "", "start")
     st.divider()
     quiz = content.quiz_for(lesson.id)
     if part == "learn":
@@ -74,7 +76,7 @@ def main() -> None:
         _reflect(lesson)
     else:
         _start(lesson, quiz)
-    _next_part_button(part or "start")
+    _next_part_button(part)
 
 
 def _next_part_button(part: str) -> None:
@@ -83,7 +85,7 @@ def _next_part_button(part: str) -> None:
     if index + 1 < len(names):
         following = names[index + 1]
         st.button(
-            f"Continue to {PARTS[following].split(' · ')[1].lower()}",
+            f"Continue: {PARTS[following]}",
             key=f"lesson_next_{following}",
             icon=":material/arrow_forward:",
             on_click=_go_to_part,
@@ -92,7 +94,7 @@ def _next_part_button(part: str) -> None:
 
 
 def _go_to_part(part: str) -> None:
-    st.session_state["part"] = part
+    st.session_state["part"] = PARTS[part]
 
 
 # --- 1. The situation (a real problem first, then activate) --------------------------

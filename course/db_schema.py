@@ -68,12 +68,16 @@ rooms = Table(
     Column("lesson_id", String(60), nullable=False),
     Column("scenario_id", String(60), nullable=False),
     Column("step_id", String(60), nullable=False),
-    Column("phase", String(20), nullable=False),  # voting | revealed | open-text | ended
+    Column("phase", String(20), nullable=False),  # lobby | voting | revealed | ending | open-text | ended
     Column("revision", Integer, nullable=False, default=0),
     Column("open_question_id", String(60), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("host_hash", String(64), nullable=False),
+    # Added in 0003: JSON lists of the path taken ([[scenario, step, choice], ...]) and the revealed choice ids.
+    Column("path", Text, nullable=False, server_default="[]"),
+    Column("revealed", Text, nullable=False, server_default="[]"),
+    Index("ix_rooms_expires_at", "expires_at"),
 )
 
 room_participants = Table(

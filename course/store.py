@@ -88,6 +88,10 @@ class Store:
             store.migrate()
         return store
 
+    def close(self) -> None:
+        """Release pooled connections (PostgreSQL keeps a pool per store)."""
+        self.engine.dispose()
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
@@ -101,6 +105,17 @@ class Store:
             config.set_main_option("script_location", str(MIGRATIONS))
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+
+    @staticmethod
+    def head_revision() -> str:
+        """The newest migration shipped with this code."""
+        from alembic.script import ScriptDirectory
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        assert head is not None
+        return head
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:
@@ -195,6 +210,22 @@ class Store:
             if unique_rows:
                 connection.execute(insert(statements), unique_rows)
             return len(unique_rows)
+
+    def statement_owners(self, ids: list[str]) -> dict[str, str]:
+        """Which learner each of these statement ids already belongs to (ids not stored are absent)."""
+        return self._owners(statements, ids)
+
+    def journal_owners(self, ids: list[str]) -> dict[str, str]:
+        return self._owners(journal, ids)
+
+    def _owners(self, table: Any, ids: list[str]) -> dict[str, str]:
+        owners: dict[str, str] = {}
+        with self._read() as connection:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = connection.execute(select(table.c.id, table.c.learner_id).where(table.c.id.in_(chunk)))
+                owners.update({row.id: row.learner_id for row in rows})
+        return owners
 
     def statements_for(self, learner_id: str) -> list[Statement]:
         with self._read() as connection:

@@ -92,3 +92,20 @@ def live_app(tmp_path_factory):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def open_store():
+    """Open stores that are closed (pools disposed) when the test ends."""
+    from course.store import Store
+
+    opened = []
+
+    def factory(url: str, **kwargs):
+        store = Store.open(url, **kwargs)
+        opened.append(store)
+        return store
+
+    yield factory
+    for store in opened:
+        store.close()

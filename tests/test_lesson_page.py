@@ -25,7 +25,7 @@ def test_unknown_lesson_shows_neutral_message(fixture_app_env):
 def test_scenario_path_shows_consequence_feedback_and_score(fixture_app_env):
     """Taking a poor then a best choice shows each consequence, the verdicts, the ending and 62/100."""
     at = open_page("lesson", lesson="small-talk")
-    at.segmented_control(key="part").set_value("practise").run()
+    at.segmented_control(key="part").set_value("Practise").run()
     at.radio(key=f"{SCN}_open_choice").set_value("pitch").run()
     at.button(key=f"{SCN}_open_submit").click().run()
     shown = texts(at)
@@ -45,7 +45,7 @@ def test_scenario_path_shows_consequence_feedback_and_score(fixture_app_env):
 def test_replay_starts_the_scenario_again(fixture_app_env):
     """Replay clears the path and shows the first step again."""
     at = open_page("lesson", lesson="small-talk")
-    at.segmented_control(key="part").set_value("practise").run()
+    at.segmented_control(key="part").set_value("Practise").run()
     for step, choice in (("open", "setting"), ("follow", "advice")):
         at.radio(key=f"{SCN}_{step}_choice").set_value(choice).run()
         at.button(key=f"{SCN}_{step}_submit").click().run()
@@ -76,7 +76,7 @@ def _answer_quiz(at, *, correctly: bool):
 def test_passing_the_quiz_masters_the_lesson(fixture_app_env):
     """All correct answers score 100%, show every option's feedback, and mark the lesson mastered."""
     at = open_page("lesson", lesson="small-talk")
-    at.segmented_control(key="part").set_value("check").run()
+    at.segmented_control(key="part").set_value("Check").run()
     _answer_quiz(at, correctly=True)
     shown = texts(at)
     assert "You scored **100%**" in shown
@@ -90,7 +90,7 @@ def test_passing_the_quiz_masters_the_lesson(fixture_app_env):
 def test_failing_the_quiz_offers_a_new_set(fixture_app_env):
     """All wrong answers score 0%, do not master the lesson, and a retry draws a new attempt."""
     at = open_page("lesson", lesson="small-talk")
-    at.segmented_control(key="part").set_value("check").run()
+    at.segmented_control(key="part").set_value("Check").run()
     first_seed = at.session_state["quiz_small-talk_seed"]
     _answer_quiz(at, correctly=False)
     shown = texts(at)
@@ -128,7 +128,7 @@ def test_reflection_is_shown_as_plain_text(fixture_app_env):
     """Learner text with HTML and markdown comes back exactly as typed, never interpreted."""
     hostile = "<script>alert(1)</script> **bold** # heading"
     at = open_page("lesson", lesson="small-talk")
-    at.segmented_control(key="part").set_value("reflect").run()
+    at.segmented_control(key="part").set_value("Reflect").run()
     at.text_area(key="reflect_small-talk_0").input(hostile)
     at.text_input(key="plan_small-talk_cue").input("I meet <b>someone</b>")
     at.text_input(key="plan_small-talk_action").input("ask one question")
