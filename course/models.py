@@ -88,6 +88,10 @@ class Ending(Strict):
     id: Id
     title: ShortText
     text: Text
+    # How the relationship stands at this ending; lets the app label endings and checks prove each
+    # scenario has different endings and a recoverable mistake path.
+    outcome: Literal["good", "mixed", "poor"] | None = None
+    facilitator_notes: Text | None = None
 
 
 class Scenario(Strict):
