@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.apptest_helpers import open_page, texts
 
 SCN = "scn_small-talk_coffee-urn"
@@ -124,9 +126,19 @@ def test_self_assessment_with_too_few_answers_is_refused(fixture_app_env):
     assert "Self-perceived score" not in texts(at)
 
 
-def test_reflection_is_shown_as_plain_text(fixture_app_env):
-    """Learner text with HTML and markdown comes back exactly as typed, never interpreted."""
-    hostile = "<script>alert(1)</script> **bold** # heading"
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script> **bold** # heading",
+        "<img src=x onerror=alert(1)> [link](javascript:alert(1))",
+        "Thanks 🙏🏽 — 👩🏾‍💻 done ✅",
+        "שלום, אני אשאל שאלה אחת مرحبا بك",
+        "| a | b |\n|---|---|\n| $x$ | :material/home: |",
+    ],
+    ids=["html-markdown", "img-onerror", "emoji", "right-to-left", "table-latex-icons"],
+)
+def test_reflection_is_shown_as_plain_text(fixture_app_env, hostile):
+    """Learner text with HTML, markdown, emoji and right-to-left script comes back exactly as typed, never interpreted."""
     at = open_page("lesson", lesson="small-talk")
     at.segmented_control(key="part").set_value("Reflect").run()
     at.text_area(key="reflect_small-talk_0").input(hostile)
@@ -137,4 +149,4 @@ def test_reflection_is_shown_as_plain_text(fixture_app_env):
     assert "If I meet <b>someone</b>, then I will ask one question" in plain_texts
     assert hostile in plain_texts
     # Must not happen: learner text inside markdown, where it would be interpreted.
-    assert not any("<script>" in m.value or "<b>someone" in m.value for m in at.markdown)
+    assert not any(hostile in m.value or "<b>someone" in m.value for m in at.markdown)
