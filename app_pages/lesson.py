@@ -24,6 +24,11 @@ PARTS = {
     "reflect": "Reflect",
 }
 LABEL_TO_PART = {label: part for part, label in PARTS.items()}
+OUTCOME_LABEL = {
+    "good": ":material/sentiment_satisfied: Where this leaves the relationship: strong",
+    "mixed": ":material/sentiment_neutral: Where this leaves the relationship: mixed",
+    "poor": ":material/sentiment_dissatisfied: Where this leaves the relationship: strained",
+}
 
 
 def main() -> None:
@@ -182,6 +187,16 @@ def _learn(lesson: Lesson) -> None:
                 st.markdown(f"{icon} **{'Works' if example.kind == 'good' else 'Falls flat'}: {example.title}**")
                 st.markdown(example.exchange.strip())
                 st.caption(example.commentary)
+    related = [other for other in (course().lesson(i) for i in lesson.related) if other is not None]
+    if related:
+        st.subheader("Connected strategies")
+        for other in related:
+            st.page_link(
+                "app_pages/lesson.py",
+                label=other.title,
+                icon=":material/link:",
+                query_params=link_params(lesson=other.id),
+            )
 
 
 # --- 3. Practise (branching scenarios) ------------------------------------------------
@@ -231,6 +246,8 @@ def _scenario(lesson: Lesson, scenario: Scenario) -> None:
     if ending is not None:
         score = path_score(scenario, state["path"])
         st.markdown(f"#### Ending: {ending.title}")
+        if ending.outcome:
+            st.caption(OUTCOME_LABEL[ending.outcome])
         st.markdown(ending.text)
         if score is not None:
             st.metric(

@@ -150,3 +150,40 @@ def test_reflection_is_shown_as_plain_text(fixture_app_env, hostile):
     assert hostile in plain_texts
     # Must not happen: learner text inside markdown, where it would be interpreted.
     assert not any(hostile in m.value or "<b>someone" in m.value for m in at.markdown)
+
+
+def test_conclusion_asks_to_retake_every_strategy_self_assessment(app_env):
+    """The conclusion's first part offers each strategy's self-assessment again."""
+    at = open_page("lesson", lesson="conclusion")
+    assert not at.exception
+    assert "Rate yourself again" in texts(at)
+    assert len(at.expander) == 10
+    strategies_with_ratings = {r.key.split("_")[1] for r in at.radio if r.key and r.key.startswith("sa_")}
+    assert len(strategies_with_ratings) == 10
+
+
+def test_learn_part_links_connected_strategies(app_env):
+    """A strategy's Learn part links to the lessons it names as related."""
+    at = open_page("lesson", lesson="follow-up")
+    at.segmented_control(key="part").set_value("Learn").run()
+    assert not at.exception
+    assert "Connected strategies" in texts(at)
+    assert any("boundaries" in str(link.proto.page) or "Be mindful" in link.label for link in at.get("page_link"))
+
+
+def test_expert_path_in_a_real_lesson_ends_well_and_scores_full_marks(app_env):
+    """Playing the expert path of a real scenario reaches a good ending labelled as such, scoring 100."""
+    from course.loader import load_course
+    from course.scenario import expert_path
+    from tests.conftest import ROOT
+
+    scenario = load_course(ROOT).lesson("active-listening").scenarios[0]
+    at = open_page("lesson", lesson="active-listening")
+    at.segmented_control(key="part").set_value("Practise").run()
+    prefix = f"scn_active-listening_{scenario.id}"
+    for step, choice in expert_path(scenario):
+        at.radio(key=f"{prefix}_{step.id}_choice").set_value(choice.id).run()
+        at.button(key=f"{prefix}_{step.id}_submit").click().run()
+    shown = texts(at)
+    assert "Where this leaves the relationship: strong" in shown
+    assert "100/100" in [m.value for m in at.metric]
