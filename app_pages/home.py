@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._ui import course, link_params, my_statements, show_content_problem_for_authors
+from app_pages._ui import course, link_params, my_journal, my_statements, show_content_problem_for_authors
+from course import dashboard as dash
+from course.events import utcnow
 from course.progress import lesson_status, suggested_next
 
 STATUS_LABEL = {
@@ -32,7 +34,7 @@ next_lesson = suggested_next(content, statements)
 if next_lesson is not None:
     with st.container(border=True, key="home_next"):
         st.caption("Suggested next")
-        st.subheader(next_lesson.title)
+        st.header(next_lesson.title)
         st.write(next_lesson.summary)
         st.page_link(
             "app_pages/lesson.py",
@@ -42,6 +44,26 @@ if next_lesson is not None:
         )
 
 # --- Today: reviews due and plan check-ins (filled in by the spaced-review work) ---
+today = dash.today_items(content, statements, my_journal(), utcnow(), dash.resolve_zone(st.context.timezone))
+if not today.empty:
+    with st.container(border=True, key="home_today"):
+        st.subheader("Today")
+        if today.reviews_due:
+            st.markdown(dash.reviews_due_text(today.reviews_due))
+            st.page_link(
+                "app_pages/review.py",
+                label="Start a short review",
+                icon=":material/replay:",
+                query_params=link_params(),
+            )
+        if today.checkins:
+            st.markdown(dash.checkins_text(today.checkins))
+            st.page_link(
+                "app_pages/plan.py",
+                label="Check in on my plans",
+                icon=":material/checklist:",
+                query_params=link_params(),
+            )
 
 st.header("Course map")
 for lesson in content.lessons:
