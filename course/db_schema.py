@@ -68,7 +68,8 @@ rooms = Table(
     Column("lesson_id", String(60), nullable=False),
     Column("scenario_id", String(60), nullable=False),
     Column("step_id", String(60), nullable=False),
-    Column("phase", String(20), nullable=False),  # lobby | voting | revealed | ending | open-text | ended
+    # lobby | opening | points | voting | revealed | ending | open-text | ended
+    Column("phase", String(20), nullable=False),
     Column("revision", Integer, nullable=False, default=0),
     Column("open_question_id", String(60), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
