@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from course.models import Scenario
+from course.scenario import reachable_from
 
 # Okabe-Ito colours (colour-blind safe), from least to most effective; labels also carry the number.
 EFFECTIVENESS_COLOURS = {1: "#D55E00", 2: "#E69F00", 3: "#999999", 4: "#56B4E9", 5: "#0072B2"}
@@ -73,34 +74,20 @@ class ScenarioGraph:
         }
         return cls(str(data.get("id", "?")), str(data.get("start", "")), steps, endings, tuple(edges))
 
-    def reachable(self) -> set[str]:
-        seen, frontier = {self.start}, [self.start]
-        while frontier:
-            node = frontier.pop()
-            for edge in self.edges:
-                if edge.source == node and edge.target not in seen:
-                    seen.add(edge.target)
-                    frontier.append(edge.target)
-        return seen
+    def _adjacency(self) -> dict[str, list[str]]:
+        adjacency: dict[str, list[str]] = {}
+        for edge in self.edges:
+            adjacency.setdefault(edge.source, []).append(edge.target)
+        return adjacency
 
     def unreachable_steps(self) -> list[str]:
-        reachable = self.reachable()
+        reachable = reachable_from(self.start, self._adjacency())
         return [s for s in self.steps if s not in reachable]
 
     def dead_ends(self) -> list[str]:
         """Steps from which no ending can be reached."""
-        result = []
-        for step in self.steps:
-            seen, frontier = {step}, [step]
-            while frontier:
-                node = frontier.pop()
-                for edge in self.edges:
-                    if edge.source == node and edge.target not in seen:
-                        seen.add(edge.target)
-                        frontier.append(edge.target)
-            if not seen & set(self.endings):
-                result.append(step)
-        return result
+        adjacency = self._adjacency()
+        return [step for step in self.steps if not reachable_from(step, adjacency) & set(self.endings)]
 
     def dangling(self) -> list[Edge]:
         known = set(self.steps) | set(self.endings)

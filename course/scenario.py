@@ -119,7 +119,7 @@ def graph_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         return problems
 
     edges = {step.id: [c.next for c in step.choices] for step in scenario.steps}
-    reachable = _reachable_from(scenario.start, edges)
+    reachable = reachable_from(scenario.start, edges)
     for s_index, step in enumerate(scenario.steps):
         if step.id not in reachable:
             problems.append((("steps", s_index, "id"), f"step {step.id!r} cannot be reached from start"))
@@ -128,12 +128,12 @@ def graph_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append((("endings", e_index, "id"), f"ending {ending.id!r} cannot be reached from start"))
     # A dead end is a step from which no ending can be reached (for example a cycle with no exit).
     for s_index, step in enumerate(scenario.steps):
-        if step.id in reachable and not (_reachable_from(step.id, edges) & set(ending_ids)):
+        if step.id in reachable and not (reachable_from(step.id, edges) & set(ending_ids)):
             problems.append((("steps", s_index, "id"), f"dead end: no ending can be reached from step {step.id!r}"))
     return problems
 
 
-def _reachable_from(start: str, edges: dict[str, list[str]]) -> set[str]:
+def reachable_from(start: str, edges: dict[str, list[str]]) -> set[str]:
     seen = {start}
     frontier = [start]
     while frontier:
