@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._ui import author_mode, resolve_learner
+from app_pages._a11y import accessible_styles
+from app_pages._ui import author_mode, freeze_imported_heap, resolve_learner
 
 st.set_page_config(page_title="Professional relationships", page_icon=":material/handshake:", layout="centered")
 st.session_state["_run_id"] = st.session_state.get("_run_id", 0) + 1
+accessible_styles()
 resolve_learner()
 
 learn = [
@@ -27,3 +29,4 @@ if author_mode():
     sections["Authoring"] = [st.Page("app_pages/author.py", title="Content check", icon=":material/edit_note:")]
 
 st.navigation(sections).run()
+freeze_imported_heap()  # once per process, after the first page's imports (see docs/performance.md)

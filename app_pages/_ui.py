@@ -5,10 +5,13 @@ Not a page (the leading underscore keeps it out of navigation and the smoke test
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 
@@ -16,10 +19,30 @@ from course.events import Statement
 from course.loader import REPO_ROOT, Course, content_fingerprint, load_course
 from course.store import JournalEntry, Store, StoreError, resolve_database_url
 
+T = TypeVar("T")
+
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _course_for(root: str, fingerprint: tuple[tuple[str, int, int], ...]) -> Course:
+def _course_for(root: str, version: str) -> Course:
     return load_course(Path(root))
+
+
+_heap_frozen = False
+
+
+def freeze_imported_heap() -> None:
+    """Once per process, after the first run's imports: hide them from the garbage collector (gc.freeze).
+
+    .streamlit/config.toml turns off Streamlit's forced collection after every run; freezing the long-lived
+    heap (Streamlit, pydantic, SQLAlchemy, the parsed content) keeps Python's own occasional full
+    collections cheap too. COURSE_GC_FREEZE=0 skips it, for the before-and-after in docs/performance.md.
+    """
+    global _heap_frozen
+    if _heap_frozen or os.environ.get("COURSE_GC_FREEZE") == "0":
+        return
+    _heap_frozen = True
+    gc.collect()  # garbage frozen now would never be collected
+    gc.freeze()
 
 
 def content_root() -> Path:
@@ -27,17 +50,39 @@ def content_root() -> Path:
     return Path(os.environ.get("COURSE_CONTENT_ROOT") or REPO_ROOT)
 
 
+def _once_per_run(name: str, compute: Callable[[], T]) -> T:
+    """compute() at most once per script run (the router numbers runs); pages call some helpers many times."""
+    run_id = st.session_state.get("_run_id")
+    memo = st.session_state.get(f"_once_{name}")
+    if run_id is not None and memo is not None and memo[0] == run_id:
+        return memo[1]
+    value = compute()
+    if run_id is not None:
+        st.session_state[f"_once_{name}"] = (run_id, value)
+    return value
+
+
 def course() -> Course:
     """Parsed content, reloaded only when a content file's size or modification time changes."""
     root = content_root()
-    return _course_for(str(root), content_fingerprint(root))
+
+    def load() -> Course:
+        # A short digest as the cache key: Streamlit hashes a 40-character string ~30x faster than the tuple.
+        version = hashlib.sha1(repr(content_fingerprint(root)).encode(), usedforsecurity=False).hexdigest()
+        return _course_for(str(root), version)
+
+    return _once_per_run(f"course_{root}", load)
 
 
-def _secrets() -> dict:
+def _read_secrets() -> dict:
     try:
         return st.secrets.to_dict()
     except Exception:  # no secrets.toml at all is the normal first run
         return {}
+
+
+def _secrets() -> dict:
+    return _once_per_run("secrets", _read_secrets)
 
 
 @st.cache_resource(show_spinner=False)
@@ -163,7 +208,7 @@ def save(statements: Iterable[Statement] = (), journal: Iterable[JournalEntry] =
 
 
 def my_statements() -> list[Statement]:
-    """The learner's statements, read once per script run."""
+    """The learner's statements: checked once per script run, read again only when something new was stored."""
     current = learner()
     progress_store = store()
     if not current.id or progress_store is None:
@@ -173,11 +218,18 @@ def my_statements() -> list[Statement]:
     if cache and cache[0] == run_id and cache[1] == current.id:
         return cache[2]
     try:
-        found = progress_store.statements_for(current.id)
+        # Reading and parsing a whole history costs milliseconds per run and grows with it; a count and
+        # the newest storage time (one indexed query) tell whether anything changed since the last run,
+        # here or on another device.
+        version = progress_store.statements_version(current.id)
+        if cache and cache[1] == current.id and len(cache) > 3 and cache[3] == version:
+            found = cache[2]
+        else:
+            found = progress_store.statements_for(current.id)
     except StoreError as error:
         st.warning(str(error), icon=":material/cloud_off:")
         return []
-    st.session_state["_statements_cache"] = (run_id, current.id, found)
+    st.session_state["_statements_cache"] = (run_id, current.id, found, version)
     return found
 
 

@@ -148,8 +148,17 @@ def key_points(lesson: Lesson, *, side_by_side: bool) -> None:
     """The learning points as rules, then the good and the poor worked example (mixed models transfer best)."""
     st.caption("Key points")
     st.header(lesson.title)
+    learning_points(lesson)
+    worked_examples(lesson, side_by_side=side_by_side)
+
+
+def learning_points(lesson: Lesson) -> None:
     for point in lesson.learning_points:
         st.markdown(f"- **{point.text}**" + (f" {point.detail}" if point.detail else ""))
+
+
+def worked_examples(lesson: Lesson, *, side_by_side: bool) -> None:
+    """The good and the poor example, beside each other on wide screens or stacked on phones."""
     if not lesson.worked_examples:
         return
     columns = (

@@ -47,7 +47,7 @@ if next_lesson is not None:
 today = dash.today_items(content, statements, my_journal(), utcnow(), dash.resolve_zone(st.context.timezone))
 if not today.empty:
     with st.container(border=True, key="home_today"):
-        st.subheader("Today")
+        st.header("Today")
         if today.reviews_due:
             st.markdown(dash.reviews_due_text(today.reviews_due))
             st.page_link(

@@ -7,6 +7,7 @@ import uuid
 import streamlit as st
 
 from app_pages._ui import course, ensure_learner, learner, link_params, my_journal, my_statements, plain, save
+from app_pages._workshop import learning_points, worked_examples
 from course.events import utcnow
 from course.models import Lesson, Quiz, Scenario
 from course.progress import lesson_status, scenario_progress, self_assessment_history
@@ -107,11 +108,11 @@ def _go_to_part(part: str) -> None:
 
 def _start(lesson: Lesson, quiz: Quiz | None) -> None:
     if lesson.opening:
-        st.subheader("The situation")
+        st.header("The situation")
         st.markdown(lesson.opening.situation)
         st.markdown(f"**Think first:** {lesson.opening.question}")
     if lesson.kind == "conclusion":
-        st.subheader("Rate yourself again")
+        st.header("Rate yourself again")
         st.write(
             "You rated yourself when you started each strategy. Rate yourself again now to see how your view has changed."
         )
@@ -122,7 +123,7 @@ def _start(lesson: Lesson, quiz: Quiz | None) -> None:
                 with st.expander(other.title):
                     _self_assessment(other, other_quiz)
     elif quiz and quiz.self_assessment:
-        st.subheader("Rate yourself first")
+        st.header("Rate yourself first")
         _self_assessment(lesson, quiz)
 
 
@@ -175,21 +176,14 @@ def _self_assessment(lesson: Lesson, quiz: Quiz) -> None:
 def _learn(lesson: Lesson) -> None:
     if lesson.body:
         st.markdown(lesson.body)
-    st.subheader("What it looks like")
-    for point in lesson.learning_points:
-        st.markdown(f"- **{point.text}**" + (f" {point.detail}" if point.detail else ""))
+    st.header("What it looks like")
+    learning_points(lesson)
     if lesson.worked_examples:
-        st.subheader("Two ways it can go")
-        columns = st.columns(len(lesson.worked_examples))
-        for column, example in zip(columns, lesson.worked_examples, strict=True):
-            with column, st.container(border=True):
-                icon = ":material/thumb_up:" if example.kind == "good" else ":material/thumb_down:"
-                st.markdown(f"{icon} **{'Works' if example.kind == 'good' else 'Falls flat'}: {example.title}**")
-                st.markdown(example.exchange.strip())
-                st.caption(example.commentary)
+        st.header("Two ways it can go")
+        worked_examples(lesson, side_by_side=True)
     related = [other for other in (course().lesson(i) for i in lesson.related) if other is not None]
     if related:
-        st.subheader("Connected strategies")
+        st.header("Connected strategies")
         for other in related:
             st.page_link(
                 "app_pages/lesson.py",
@@ -225,7 +219,7 @@ def _scenario_state(lesson: Lesson, scenario: Scenario) -> dict:
 
 
 def _scenario(lesson: Lesson, scenario: Scenario) -> None:
-    st.subheader(scenario.title)
+    st.header(scenario.title)
     st.markdown(scenario.setting)
     state = _scenario_state(lesson, scenario)
     current, ending = replay_path(scenario, state["path"])
@@ -245,7 +239,7 @@ def _scenario(lesson: Lesson, scenario: Scenario) -> None:
     prefix = f"scn_{lesson.id}_{scenario.id}"
     if ending is not None:
         score = path_score(scenario, state["path"])
-        st.markdown(f"#### Ending: {ending.title}")
+        st.markdown(f"### Ending: {ending.title}")
         if ending.outcome:
             st.caption(OUTCOME_LABEL[ending.outcome])
         st.markdown(ending.text)
@@ -311,7 +305,7 @@ def _check(lesson: Lesson, quiz: Quiz | None) -> None:
     if quiz is None:
         st.info("The knowledge check for this lesson is unavailable right now.", icon=":material/info:")
         return
-    st.subheader("Knowledge check")
+    st.header("Knowledge check")
     st.write(
         f"{quiz.items_per_attempt} questions drawn from a bank of {len(quiz.items)}. "
         f"Score {quiz.pass_percentage}% or more to master this lesson. Every option explains itself after you submit."
@@ -403,7 +397,7 @@ def _retry_quiz(lesson_id: str) -> None:
 
 
 def _reflect(lesson: Lesson) -> None:
-    st.subheader("Reflect")
+    st.header("Reflect")
     journal = [entry for entry in my_journal() if entry.lesson_id == lesson.id]
     with st.form(key=f"reflect_{lesson.id}_form"):
         answers = {}
@@ -456,7 +450,7 @@ def _reflect(lesson: Lesson) -> None:
                 st.caption(f"{entry.created_at:%d %b %Y}")
                 plain(entry.text)
 
-    st.subheader("Try it this week")
+    st.header("Try it this week")
     done = {s.extra.get("action") for s in my_statements() if s.object_type == "practice" and s.lesson_id == lesson.id}
     for action in lesson.practice_actions:
         with st.container(border=True, key=f"practice_{lesson.id}_{action.id}"):

@@ -54,7 +54,7 @@ def main() -> None:
 
 def _identity() -> None:
     current = learner()
-    st.subheader("Come back later")
+    st.header("Come back later")
     if auth_configured():
         if getattr(st.user, "is_logged_in", False):
             st.write("You are signed in; your progress follows your account.")
@@ -83,7 +83,7 @@ def _forget() -> None:
 
 
 def _export() -> None:
-    st.subheader("Download your progress")
+    st.header("Download your progress")
     statements = my_statements()
     if not statements:
         st.write("Nothing to download yet: your answers will appear here once you save some.")
@@ -113,7 +113,7 @@ def _export() -> None:
 
 
 def _import() -> None:
-    st.subheader("Import a progress file")
+    st.header("Import a progress file")
     st.write(
         "Bring progress from another copy of the course. It is merged with what is here; importing twice changes nothing."
     )

@@ -191,7 +191,7 @@ def _finished(content, session: dict) -> None:
     answers = session["answers"]
     right = sum(correct for _key, correct in answers)
     with st.container(border=True, key="review_done"):
-        st.subheader("Review done")
+        st.header("Review done")
         st.write(f"You reviewed {len(answers)} cards and got {right} right.")
         statements = my_statements()
         lessons = sorted({key.split("/", 1)[0] for key, _ in answers})

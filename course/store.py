@@ -21,7 +21,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import NullPool, StaticPool
@@ -235,6 +235,14 @@ class Store:
                 .order_by(statements.c.timestamp, statements.c.stored_at)
             ).mappings()
             return [_statement_from_row(row) for row in rows]
+
+    def statements_version(self, learner_id: str) -> tuple[int, str | None]:
+        """How many statements a learner has and when the newest was stored: changes whenever any is added or erased."""
+        with self._read() as connection:
+            count, newest = connection.execute(
+                select(func.count(), func.max(statements.c.stored_at)).where(statements.c.learner_id == learner_id)
+            ).one()
+        return int(count), (str(newest) if newest is not None else None)
 
     def count_statements(self, learner_id: str | None = None) -> int:
         query = select(statements.c.id)

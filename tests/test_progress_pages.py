@@ -122,7 +122,7 @@ def test_home_shows_no_today_block_for_a_new_learner(app_env):
     """Nothing is due for a new learner, so Home shows no Today block at all."""
     at = open_page("home")
     assert not at.exception
-    assert "Today" not in [s.value for s in at.subheader]
+    assert "Today" not in [h.value for h in at.header]
 
 
 # --- Review ---------------------------------------------------------------------------------------
