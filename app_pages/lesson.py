@@ -10,7 +10,7 @@ from app_pages._ui import course, ensure_learner, learner, link_params, my_journ
 from app_pages._workshop import learning_points, worked_examples
 from course.events import utcnow
 from course.models import Lesson, Quiz, Scenario
-from course.progress import lesson_status, scenario_progress, self_assessment_history
+from course.progress import lesson_status, quiz_history, scenario_progress, self_assessment_history
 from course.quiz import FREQUENCY_SCALE, draw_attempt, grade_attempt, self_assessment_score
 from course.scenario import expert_path, next_step, path_score, replay_path
 from course.store import JournalEntry
@@ -310,6 +310,13 @@ def _check(lesson: Lesson, quiz: Quiz | None) -> None:
         f"{quiz.items_per_attempt} questions drawn from a bank of {len(quiz.items)}. "
         f"Score {quiz.pass_percentage}% or more to master this lesson. Every option explains itself after you submit."
     )
+    history = quiz_history(my_statements(), lesson.id)
+    if history:
+        best = max(h.score for h in history)
+        st.caption(
+            f"Your attempts so far: {len(history)} · best {best:.0f}% · last {history[-1].score:.0f}% "
+            f"on {history[-1].timestamp:%d %b %Y}."
+        )
     seed_key = f"quiz_{lesson.id}_seed"
     st.session_state.setdefault(seed_key, uuid.uuid4().int % 2**31)
     seed = st.session_state[seed_key]

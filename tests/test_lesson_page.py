@@ -87,6 +87,9 @@ def test_passing_the_quiz_masters_the_lesson(fixture_app_env):
     assert "It is about the shared setting and invites an opinion." in shown  # feedback on the right one
     home = open_page("home", learner=at.query_params["learner"])
     assert "Mastered" in texts(home)
+    again = open_page("lesson", lesson="small-talk", learner=at.query_params["learner"])
+    again.segmented_control(key="part").set_value("Check").run()
+    assert "Your attempts so far: 1 · best 100% · last 100%" in texts(again)
 
 
 def test_failing_the_quiz_offers_a_new_set(fixture_app_env):
