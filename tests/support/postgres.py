@@ -84,6 +84,9 @@ class TempPostgres:
             str(self.bin / "pg_ctl"),
             "-D",
             str(data),
+            # Without a log file the restarted server would keep our captured stdout open, and hang the call.
+            "-l",
+            str(self.dir / "log"),
             "-m",
             "fast",
             "-w",

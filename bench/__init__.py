@@ -1,0 +1,1 @@
+"""Benchmarks and load tests that drive the real server over Streamlit's websocket protocol."""
