@@ -84,7 +84,9 @@ def main() -> None:
         st.info("This session's lesson is unavailable right now. Please tell your facilitator.", icon=":material/info:")
         return
     st.session_state["room_seen"] = state.revision
-    _follow(state.code)
+    step = rooms.current_step(state, lesson) if state.phase == "voting" else None
+    letters = {choice.id: letter(step, choice.id) for choice in step.choices} if step else {}
+    _follow(state.code, participant, state.step_key if step else None, letters)
     st.caption(f"Room {spaced_code(state.code)} · {lesson.title}")
     flash = st.session_state.pop("room_flash", None)
     if flash:
@@ -94,17 +96,32 @@ def main() -> None:
 
 
 @st.fragment(run_every=2)
-def _follow(code: str) -> None:
-    """Poll the room: when the facilitator moves on or reveals, redraw the page."""
+def _follow(code: str, participant: str, step_key: str | None, letters: dict[str, str]) -> None:
+    """Poll the room: redraw the page when the facilitator moves on or reveals.
+
+    The vote confirmation is drawn here, from the database, on every poll: under load Streamlit can drop
+    the elements of a finished run when a poll arrives at the same moment (docs/performance.md), and
+    drawing the confirmation in the poll repairs that within two seconds.
+    """
     progress_store = store()
     if progress_store is None:
         return
     try:
         revision = rooms.room_revision(progress_store, code)
+        mine = rooms.my_vote(progress_store, code, participant, step_key) if step_key else None
     except StoreError:
         return  # a blip: try again at the next poll
     if revision != st.session_state.get("room_seen"):
         st.rerun()
+    if step_key is None:
+        return
+    if mine in letters:
+        st.success(
+            f"Your vote: {letters[mine]}. You can change it until the facilitator reveals the results.",
+            icon=":material/how_to_vote:",
+        )
+    else:
+        st.caption("Tap the most effective choice. You can change your vote until the reveal.")
 
 
 # --- joining ------------------------------------------------------------------------------------
@@ -206,13 +223,6 @@ def _step(progress_store: Store, lesson: Lesson, state: RoomState, participant: 
                     on_click=_vote,
                     args=(lesson.id, state.code, participant, state.step_key, choice.id),
                 )
-        if mine:
-            st.success(
-                f"Your vote: {letter(step, mine)}. You can change it until the facilitator reveals the results.",
-                icon=":material/how_to_vote:",
-            )
-        else:
-            st.caption("Tap the most effective choice. You can change your vote until the reveal.")
         return
     distribution = rooms.aggregate(step, rooms.votes_for(progress_store, state.code, state.step_key))
     distribution_chart(step, distribution, key="room_chart")
