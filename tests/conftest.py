@@ -33,7 +33,7 @@ def fixture_app_env(monkeypatch: pytest.MonkeyPatch, app_env: str) -> Iterator[s
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A PostgreSQL server for this test session (one per xdist worker)."""
+    """A PostgreSQL server for this test session, started from Debian's binaries."""
     from tests.support.postgres import TempPostgres
 
     server = TempPostgres()

@@ -57,17 +57,7 @@ class TempPostgres:
             shutil.chown(self.dir, "postgres")
         data = self.dir / "data"
         self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "course", "--auth=trust", "-E", "UTF8")
-        self._run(
-            str(self.bin / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(self.dir / "log"),
-            "-o",
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            "-w",
-            "start",
-        )
+        self._pg_ctl("start")
         self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "course", "course_test")
         return self.url("course_test")
 
@@ -79,20 +69,22 @@ class TempPostgres:
         return self.url(name)
 
     def restart(self) -> None:
-        data = self.dir / "data"
+        self._pg_ctl("restart", "-m", "fast")
+
+    def _pg_ctl(self, action: str, *options: str) -> None:
+        """Start or restart the server on this instance's port, socket folder and settings."""
         self._run(
             str(self.bin / "pg_ctl"),
             "-D",
-            str(data),
-            # Without a log file the restarted server would keep our captured stdout open, and hang the call.
+            str(self.dir / "data"),
+            # Without a log file the server would keep our captured stdout open, and hang the call.
             "-l",
             str(self.dir / "log"),
-            "-m",
-            "fast",
-            "-w",
-            "restart",
             "-o",
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            *options,
+            "-w",
+            action,
         )
 
     def stop(self) -> None:
