@@ -110,3 +110,23 @@ def test_signed_in_user_gets_a_stable_learner(fixture_app_env):
     assert "She nods politely and looks at her phone." in texts(again)
     page = open_page("my_data")
     assert "Sign in" not in [b.label for b in page.button]
+
+
+def test_community_cloud_on_sqlite_tells_learners_to_download(fixture_app_env, monkeypatch):
+    """Hosted on Community Cloud with the default SQLite, My data says the file is how to keep progress."""
+    monkeypatch.setenv("HOSTNAME", "streamlit")
+    page = open_page("my_data")
+    assert "wiped when the app restarts" in texts(page)
+
+
+def test_no_download_warning_locally_or_with_a_database_url(fixture_app_env, monkeypatch):
+    """Locally, or on Community Cloud with a PostgreSQL URL configured, there is no such warning."""
+    monkeypatch.delenv("HOSTNAME", raising=False)
+    assert "wiped when the app restarts" not in texts(open_page("my_data"))
+    monkeypatch.setenv("HOSTNAME", "streamlit")
+    # An unreachable server: the page says saving is unavailable, but not that a file will be wiped.
+    monkeypatch.setenv("COURSE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    page = open_page("my_data")
+    assert not page.exception
+    assert "wiped when the app restarts" not in texts(page)
+    assert "Saving is unavailable right now" in texts(page)
