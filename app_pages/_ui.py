@@ -175,6 +175,10 @@ def ensure_learner() -> Learner | None:
         return current
     progress_store = store()
     if progress_store is None:
+        st.error(
+            "Saving is unavailable right now, so this answer was not stored. The course still works; try again later.",
+            icon=":material/cloud_off:",
+        )
         return None
     try:
         learner_id, key = progress_store.create_learner()

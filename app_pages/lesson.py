@@ -270,15 +270,24 @@ def _scenario(lesson: Lesson, scenario: Scenario) -> None:
         index=None,
         key=f"{prefix}_{current.id}_choice",
     )
-    if st.button("Choose", key=f"{prefix}_{current.id}_submit", type="primary", disabled=choice_id is None):
-        _take_choice(lesson, scenario, current.id, choice_id)
-        st.rerun()
+    # A callback runs before the page is drawn again, so the next step shows at once and any saving
+    # problem it reports stays on screen (no extra rerun to wipe it).
+    st.button(
+        "Choose",
+        key=f"{prefix}_{current.id}_submit",
+        type="primary",
+        disabled=choice_id is None,
+        on_click=_take_choice,
+        args=(lesson, scenario, current.id),
+    )
 
 
-def _take_choice(lesson: Lesson, scenario: Scenario, step_id: str, choice_id: str | None) -> None:
-    if choice_id is None:
-        return
+def _take_choice(lesson: Lesson, scenario: Scenario, step_id: str) -> None:
+    choice_id = st.session_state.get(f"scn_{lesson.id}_{scenario.id}_{step_id}_choice")
     state = _scenario_state(lesson, scenario)
+    current, _ = replay_path(scenario, state["path"])
+    if choice_id is None or current is None or current.id != step_id:
+        return  # nothing chosen, or a stale click on a step already answered (a double click)
     who = ensure_learner()
     records = scenario_choice(who.id if who else "", lesson.id, scenario, step_id, choice_id, state["attempt"])
     path = [*state["path"], (step_id, choice_id)]
@@ -343,24 +352,31 @@ def _check(lesson: Lesson, quiz: Quiz | None) -> None:
                     key=item_key,
                     label_visibility="collapsed",
                 )
-        submitted = st.form_submit_button("Submit answers", key=f"quiz_{lesson.id}_submit", type="primary")
-    if submitted:
-        answers = {}
-        for entry in drawn:
-            item_key = f"quiz_{lesson.id}_{seed}_{entry.item.id}"
-            if entry.multiple:
-                answers[entry.item.id] = frozenset(
-                    o.id for o in entry.options if st.session_state.get(f"{item_key}_{o.id}")
-                )
-            else:
-                chosen = st.session_state.get(item_key)
-                answers[entry.item.id] = frozenset([chosen]) if chosen else frozenset()
-        graded = grade_attempt(drawn, answers, quiz.pass_percentage)
-        who = ensure_learner()
-        if who is not None:
-            save(quiz_attempt(who.id or "", lesson.id, str(seed), graded))
-        st.session_state[f"quiz_{lesson.id}_result"] = (seed, graded)
-        st.rerun()
+        st.form_submit_button(
+            "Submit answers",
+            key=f"quiz_{lesson.id}_submit",
+            type="primary",
+            on_click=_submit_quiz,
+            args=(lesson, quiz, seed, drawn),
+        )
+
+
+def _submit_quiz(lesson: Lesson, quiz: Quiz, seed: int, drawn: list) -> None:
+    answers = {}
+    for entry in drawn:
+        item_key = f"quiz_{lesson.id}_{seed}_{entry.item.id}"
+        if entry.multiple:
+            answers[entry.item.id] = frozenset(
+                o.id for o in entry.options if st.session_state.get(f"{item_key}_{o.id}")
+            )
+        else:
+            chosen = st.session_state.get(item_key)
+            answers[entry.item.id] = frozenset([chosen]) if chosen else frozenset()
+    graded = grade_attempt(drawn, answers, quiz.pass_percentage)
+    who = ensure_learner()
+    if who is not None:
+        save(quiz_attempt(who.id or "", lesson.id, str(seed), graded))
+    st.session_state[f"quiz_{lesson.id}_result"] = (seed, graded)
 
 
 def _quiz_feedback(lesson: Lesson, quiz: Quiz, drawn: list, graded) -> None:
@@ -465,18 +481,26 @@ def _reflect(lesson: Lesson) -> None:
             if action.id in done:
                 st.caption(":material/check: Done. It counts toward your activity.")
             else:
-                note = st.text_input(
+                st.text_input(
                     "Note (optional)",
                     key=f"practice_{lesson.id}_{action.id}_note",
                     placeholder="What did you do?",
                     max_chars=300,
                 )
-                if st.button("I did this", key=f"practice_{lesson.id}_{action.id}_done", icon=":material/task_alt:"):
-                    who = ensure_learner()
-                    if who is not None and save(
-                        [practice_done(who.id or "", lesson.id, action.id, (note or "").strip() or None)]
-                    ):
-                        st.rerun()
+                st.button(
+                    "I did this",
+                    key=f"practice_{lesson.id}_{action.id}_done",
+                    icon=":material/task_alt:",
+                    on_click=_practice_done,
+                    args=(lesson.id, action.id),
+                )
+
+
+def _practice_done(lesson_id: str, action_id: str) -> None:
+    note = (st.session_state.get(f"practice_{lesson_id}_{action_id}_note") or "").strip() or None
+    who = ensure_learner()
+    if who is not None:
+        save([practice_done(who.id or "", lesson_id, action_id, note)])
 
 
 main()

@@ -190,3 +190,17 @@ def test_expert_path_in_a_real_lesson_ends_well_and_scores_full_marks(app_env):
     shown = texts(at)
     assert "Where this leaves the relationship: strong" in shown
     assert "100/100" in [m.value for m in at.metric]
+
+
+def test_unreachable_database_keeps_the_lesson_working_and_says_so(fixture_app_env, monkeypatch):
+    """With the database down, a choice still shows its consequence, and the learner is told it was not saved."""
+    monkeypatch.setenv("COURSE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    at = open_page("lesson", lesson="small-talk")
+    at.segmented_control(key="part").set_value("Practise").run()
+    at.radio(key=f"{SCN}_open_choice").set_value("pitch").run()
+    at.button(key=f"{SCN}_open_submit").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "She nods politely and looks at her phone." in shown
+    assert "Saving is unavailable right now, so this answer was not stored." in shown
+    assert "learner" not in at.query_params
