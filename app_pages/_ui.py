@@ -175,10 +175,7 @@ def ensure_learner() -> Learner | None:
         return current
     progress_store = store()
     if progress_store is None:
-        st.error(
-            "Saving is unavailable right now, so this answer was not stored. The course still works; try again later.",
-            icon=":material/cloud_off:",
-        )
+        _saving_unavailable()
         return None
     try:
         learner_id, key = progress_store.create_learner()
@@ -196,10 +193,7 @@ def save(statements: Iterable[Statement] = (), journal: Iterable[JournalEntry] =
     """Write statements and journal entries; shows a clear message and returns False on failure."""
     progress_store = store()
     if progress_store is None:
-        st.error(
-            "Saving is unavailable right now, so this answer was not stored. The course still works; try again later.",
-            icon=":material/cloud_off:",
-        )
+        _saving_unavailable()
         return False
     try:
         progress_store.record(statements)
@@ -207,8 +201,21 @@ def save(statements: Iterable[Statement] = (), journal: Iterable[JournalEntry] =
     except StoreError as error:
         st.error(str(error), icon=":material/cloud_off:")
         return False
-    st.session_state.pop("_statements_cache", None)
+    forget_statements()
     return True
+
+
+def _saving_unavailable() -> None:
+    st.error(
+        "Saving is unavailable right now, so this answer was not stored. The course still works; try again later.",
+        icon=":material/cloud_off:",
+    )
+
+
+def forget_statements() -> None:
+    """Drop this run's copy of the learner's statements, so the next read sees what was just written."""
+    for name in [name for name in st.session_state if str(name).startswith("_once_statements_")]:
+        del st.session_state[name]
 
 
 def my_statements() -> list[Statement]:
@@ -217,23 +224,24 @@ def my_statements() -> list[Statement]:
     progress_store = store()
     if not current.id or progress_store is None:
         return []
-    cache = st.session_state.get("_statements_cache")
-    run_id = st.session_state.get("_run_id")
-    if cache and cache[0] == run_id and cache[1] == current.id:
-        return cache[2]
+    learner_id = current.id
+    return _once_per_run(f"statements_{learner_id}", lambda: _read_statements(progress_store, learner_id))
+
+
+def _read_statements(progress_store: Store, learner_id: str) -> list[Statement]:
     try:
         # Reading and parsing a whole history costs milliseconds per run and grows with it; a count and
         # the newest storage time (one indexed query) tell whether anything changed since the last run,
         # here or on another device.
-        version = progress_store.statements_version(current.id)
-        if cache and cache[1] == current.id and len(cache) > 3 and cache[3] == version:
-            found = cache[2]
-        else:
-            found = progress_store.statements_for(current.id)
+        version = (learner_id, progress_store.statements_version(learner_id))
+        cached = st.session_state.get("_statements_cache")
+        if cached and cached[0] == version:
+            return cached[1]
+        found = progress_store.statements_for(learner_id)
     except StoreError as error:
         st.warning(str(error), icon=":material/cloud_off:")
         return []
-    st.session_state["_statements_cache"] = (run_id, current.id, found, version)
+    st.session_state["_statements_cache"] = (version, found)
     return found
 
 

@@ -10,6 +10,7 @@ from app_pages._ui import (
     auth_configured,
     course,
     ensure_learner,
+    forget_statements,
     learner,
     my_journal,
     my_statements,
@@ -77,8 +78,8 @@ def _identity() -> None:
 
 
 def _forget() -> None:
-    for name in ("learner", "_statements_cache"):
-        st.session_state.pop(name, None)
+    st.session_state.pop("learner", None)
+    forget_statements()
     st.query_params.clear()
 
 
@@ -136,7 +137,7 @@ def _import() -> None:
     except StoreError as error:
         st.error(str(error), icon=":material/cloud_off:")
         return
-    st.session_state.pop("_statements_cache", None)
+    forget_statements()
     st.success(
         f"Imported {report.added_statements} new events and {report.added_journal} reflections or plans"
         + (f"; {report.already_there} were already here." if report.already_there else "."),
