@@ -43,6 +43,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A stored time in UTC. SQLite hands back naive datetimes, and every time this app stores is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class Statement:
     """One learning event. `object_id` is a path such as `active-listening/scenario/x/step/y`."""

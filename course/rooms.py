@@ -19,14 +19,14 @@ import uuid
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from course.db_schema import room_answers, room_participants, room_votes, rooms
-from course.events import utcnow
+from course.events import as_utc, utcnow
 from course.models import Ending, Lesson, OpenQuestion, Scenario, Step
 from course.scenario import best_effectiveness, ending_by_id, step_by_id
 from course.store import Store, StoreError, hash_key
@@ -499,12 +499,8 @@ class Counts:
     waiting: int = 0  # open-text answers waiting for approval
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _now(now: datetime | None) -> datetime:
-    return _utc(now) if now is not None else utcnow()
+    return as_utc(now) if now is not None else utcnow()
 
 
 def _state_from_row(row: Mapping[str, Any]) -> RoomState:
@@ -515,8 +511,8 @@ def _state_from_row(row: Mapping[str, Any]) -> RoomState:
         step_id=row["step_id"],
         phase=row["phase"],
         revision=row["revision"],
-        created_at=_utc(row["created_at"]),
-        expires_at=_utc(row["expires_at"]),
+        created_at=as_utc(row["created_at"]),
+        expires_at=as_utc(row["expires_at"]),
         host_hash=row["host_hash"],
         open_question_id=row["open_question_id"],
         path=tuple(tuple(entry) for entry in json.loads(row["path"] or "[]")),  # type: ignore[misc]
@@ -755,7 +751,7 @@ def _answer(row: Mapping[str, Any]) -> Answer:
         question_id=row["question_id"],
         text=row["text"],
         approved=bool(row["approved"]),
-        created_at=_utc(row["created_at"]),
+        created_at=as_utc(row["created_at"]),
     )
 
 

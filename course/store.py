@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import NullPool, StaticPool
 
 from course.db_schema import journal, learners, statements
-from course.events import Statement, utcnow
+from course.events import Statement, as_utc, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = REPO_ROOT / "data" / "progress.db"
@@ -290,7 +290,7 @@ class Store:
                     lesson_id=row["lesson_id"],
                     prompt_id=row["prompt_id"],
                     text=row["text"],
-                    created_at=_aware(row["created_at"]),
+                    created_at=as_utc(row["created_at"]),
                 )
                 for row in rows
             ]
@@ -384,17 +384,12 @@ def _statement_from_row(row: Mapping[str, Any]) -> Statement:
         object_type=row["object_type"],
         object_id=row["object_id"],
         lesson_id=row["lesson_id"],
-        timestamp=_aware(row["timestamp"]),
+        timestamp=as_utc(row["timestamp"]),
         score=row["score"],
         success=row["success"],
         response=row["response"],
         extra=json.loads(row["extra"] or "{}"),
     )
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def default_url() -> str:
