@@ -43,7 +43,7 @@ if next_lesson is not None:
             query_params=link_params(lesson=next_lesson.id),
         )
 
-# --- Today: reviews due and plan check-ins (filled in by the spaced-review work) ---
+# --- Today: reviews due and plan check-ins that are due ---
 today = dash.today_items(content, statements, my_journal(), utcnow(), dash.resolve_zone(st.context.timezone))
 if not today.empty:
     with st.container(border=True, key="home_today"):

@@ -245,11 +245,11 @@ class Store:
         return int(count), (str(newest) if newest is not None else None)
 
     def count_statements(self, learner_id: str | None = None) -> int:
-        query = select(statements.c.id)
+        query = select(func.count()).select_from(statements)
         if learner_id is not None:
             query = query.where(statements.c.learner_id == learner_id)
         with self._read() as connection:
-            return len(connection.execute(query).all())
+            return int(connection.execute(query).scalar_one())
 
     # --- journal (reflections and plans) -------------------------------------------
 
