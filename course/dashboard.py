@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from course.events import Statement
 from course.loader import Course
 from course.models import Lesson
-from course.progress import lesson_status
+from course.progress import for_lesson, lesson_status
 from course.review import CONFIDENCE_LEVELS, is_durable
 from course.store import JournalEntry
 
@@ -359,7 +359,7 @@ def lesson_done(course: Course, statements: Sequence[Statement], lesson: Lesson)
 
     A lesson with neither counts as completed once opened.
     """
-    mine = [s for s in statements if s.lesson_id == lesson.id]
+    mine = for_lesson(statements, lesson.id)
     if not mine:
         return False
     finished = {s.extra.get("scenario") for s in mine if s.object_type == "scenario" and s.verb == "completed"}

@@ -70,14 +70,6 @@ def scenario_progress(statements: Sequence[Statement], lesson_id: str, scenario_
     )
 
 
-def scenario_scores(statements: Sequence[Statement], lesson_id: str) -> list[ScoredAt]:
-    return [
-        ScoredAt(s.timestamp, s.score)
-        for s in statements
-        if s.lesson_id == lesson_id and s.object_type == "scenario" and s.verb == "completed" and s.score is not None
-    ]
-
-
 def quiz_history(statements: Sequence[Statement], lesson_id: str) -> list[ScoredAt]:
     return [
         ScoredAt(s.timestamp, s.score or 0.0, s.verb == "passed")
@@ -92,14 +84,6 @@ def self_assessment_history(statements: Sequence[Statement], lesson_id: str) -> 
         for s in statements
         if s.lesson_id == lesson_id and s.object_type == "self-assessment" and s.score is not None
     ]
-
-
-def lesson_completed(statements: Sequence[Statement], lesson: Lesson) -> bool:
-    """Completed: every scenario reached an ending and the knowledge check was attempted."""
-    mine = for_lesson(statements, lesson.id)
-    finished = {s.extra.get("scenario") for s in mine if s.object_type == "scenario" and s.verb == "completed"}
-    attempted = any(s.object_type == "quiz" for s in mine)
-    return all(sc.id in finished for sc in lesson.scenarios) and attempted
 
 
 def suggested_next(course: Course, statements: Sequence[Statement]) -> Lesson | None:
