@@ -32,7 +32,7 @@ def scenario_choice(
     *,
     at: datetime | None = None,
 ) -> list[Statement]:
-    """The answered statement for one choice, plus `completed` when it reaches an ending."""
+    """The answered statement for one choice (scenario_completed records reaching an ending)."""
     outcome = next_step(scenario, step_id, choice_id)
     when = at or utcnow()
     base = f"{lesson_id}/scenario/{scenario.id}"
